@@ -67,6 +67,57 @@ def export(run_dir, output):
 
 
 @main.command()
+@click.argument("model_path")
+@click.option("-o", "--output", required=True, help="design folder to write (design.json + arrays/)")
+@click.option("--topk", is_flag=True, help="append a label select so the accelerator outputs the top-1 class")
+def lower(model_path, output, topk):
+    """Lower a QONNX model to the Dataflow IR and write a design folder."""
+    from .frontend import LoweringError, lower_qonnx
+    from .frontend.passes import add_label_select
+
+    try:
+        graph = lower_qonnx(model_path)
+        if topk:
+            add_label_select(graph)
+    except (LoweringError, FileNotFoundError, ValueError) as e:
+        _fail(str(e))
+    graph.save(output)
+    counts = {}
+    for op in graph.ops:
+        counts[op.OP_TYPE] = counts.get(op.OP_TYPE, 0) + 1
+    click.echo(f"wrote {output}: {len(graph.ops)} nodes (" + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + ")")
+
+
+@main.command()
+@click.argument("design")
+@click.option("--input", "input_path", required=True, help=".npy batch of network inputs (float, as the model was trained on)")
+@click.option("--output", "output_path", required=True, help=".npy to write the network outputs to")
+@click.option("--raw", is_flag=True, help="input holds the accelerator's integers and the output is its integers")
+def run(design, input_path, output_path, raw):
+    """Golden (bit-exact) execution of a design folder on a batch."""
+    import numpy as np
+
+    from .ir import DataflowGraph
+
+    try:
+        graph = DataflowGraph.load(design)
+        x = np.load(input_path)
+    except (FileNotFoundError, ValueError) as e:
+        _fail(str(e))
+    want = graph.tensors[graph.input_name].shape
+    if raw:
+        if tuple(x.shape[1:]) != tuple(want):
+            _fail(f"{input_path}: integer input must be (N, {', '.join(map(str, want))}), got {x.shape}")
+        y = graph.execute(x)[graph.output_name]
+    else:
+        if int(np.prod(x.shape[1:])) != int(np.prod(want)):
+            _fail(f"{input_path}: input of shape {x.shape} does not hold {int(np.prod(want))} values per sample")
+        y = graph.run_float(x)
+    np.save(output_path, y)
+    click.echo(f"wrote {output_path} {y.shape}")
+
+
+@main.command()
 @click.option("--out", "out_dir", default="demo_out", show_default=True, help="folder for every artifact and report.json")
 @click.option("--epochs", default=40, show_default=True, type=int)
 @click.option("--model", default="tfc", show_default=True)

@@ -37,8 +37,28 @@ def run_demo(out: Path, epochs: int = 40, model: str = "tfc", bits: str = "w1a1"
     stages["export"] = {"onnx": str(onnx_path), "max_abs_diff_vs_brevitas": float(np.abs(got - ref).max()), "inputs_checked": len(x),
                         "seconds": round(time.time() - t0, 1)}
 
+    from .frontend import lower_qonnx
+
+    t0 = time.time()
+    graph = lower_qonnx(onnx_path)
+    design = out / "design"
+    graph.save(design)
+    x_all = data.test.x
+    golden = graph.run_float(x_all)
+    with torch.no_grad():
+        brev = net(torch.from_numpy(x_all))
+    brev = (brev.value if hasattr(brev, "value") else brev).numpy()
+    counts: dict[str, int] = {}
+    for op in graph.ops:
+        counts[op.OP_TYPE] = counts.get(op.OP_TYPE, 0) + 1
+    stages["lower"] = {"design": str(design), "nodes": [op.name for op in graph.ops], "op_counts": counts,
+                       "golden_max_abs_diff_vs_brevitas": float(np.abs(golden - brev).max()),
+                       "golden_test_accuracy": float((golden.argmax(1) == data.test.y).mean()),
+                       "seconds": round(time.time() - t0, 1)}
+
     summary = {"model": model, "bits": bits, "dataset": "digits", "test_accuracy": metrics["test_accuracy"],
-               "export_max_abs_diff": stages["export"]["max_abs_diff_vs_brevitas"], "stages": list(stages)}
+               "export_max_abs_diff": stages["export"]["max_abs_diff_vs_brevitas"],
+               "golden_test_accuracy": stages["lower"]["golden_test_accuracy"], "stages": list(stages)}
     report = {"summary": summary, "stages": stages}
     (out / "report.json").write_text(json.dumps(report, indent=2))
     return report

@@ -542,7 +542,9 @@ def rename_tensors_after_nodes(graph: DataflowGraph) -> dict[str, str]:
 def lower_qonnx(model_or_path) -> DataflowGraph:
     """Lower a QONNX model (ModelWrapper, ModelProto or path) to the Dataflow IR; raises LoweringError."""
     from qonnx.core.modelwrapper import ModelWrapper
-    from qonnx.util.cleanup import cleanup_model
+    from qonnx.transformation.fold_constants import FoldConstants
+    from qonnx.transformation.general import RemoveUnusedTensors, SortGraph
+    from qonnx.transformation.infer_shapes import InferShapes
 
     if isinstance(model_or_path, (str, Path)):
         path = Path(model_or_path)
@@ -553,5 +555,7 @@ def lower_qonnx(model_or_path) -> DataflowGraph:
         model = model_or_path
     else:
         model = ModelWrapper(model_or_path)
-    model = cleanup_model(model)
+    # qonnx's cleanup_model would rename nodes; these passes keep the user's names for error messages
+    for t in (InferShapes(), FoldConstants(), RemoveUnusedTensors(), SortGraph(), InferShapes()):
+        model = model.transform(t)
     return Lowering(model).run()

@@ -114,3 +114,10 @@ class HWOp:
                     v = tuple(v)
                 kwargs[f.name] = v
         return cls(**kwargs)
+
+
+def exact_matmul(x: np.ndarray, w: np.ndarray, acc_bits: int) -> np.ndarray:
+    """Integer matmul through float64 BLAS, exact while every partial sum fits in 53 bits."""
+    if acc_bits <= 52:
+        return np.rint(x.astype(np.float64) @ w.astype(np.float64)).astype(np.int64)
+    return x.astype(np.int64) @ w.astype(np.int64)

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..base import HWOp, divisors
+from ..base import HWOp, divisors, exact_matmul
 from ..datatypes import DataType
 from ..thresholds import apply_thresholds
 
@@ -66,7 +66,7 @@ class MVAU(HWOp):
     def execute(self, x):
         # a flattened feature map arrives in (H, W, C) stream order: only the view changes
         x = x.reshape(len(x), *self.spatial, self.mw)
-        acc = x.astype(np.int64) @ self.weights.astype(np.int64)
+        acc = exact_matmul(x, self.weights, self.acc_dt.bits)
         if self.thresholds is None:
             return [acc]
         return [apply_thresholds(acc, self.thresholds, self.odt, self.out_bias)]
