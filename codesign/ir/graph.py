@@ -88,12 +88,13 @@ class DataflowGraph:
     def execute(self, x_int: np.ndarray, keep_all: bool = False) -> dict[str, np.ndarray]:
         """Golden execution on integer input (batched). Returns the output, or every tensor."""
         env = {self.input_name: np.asarray(x_int, dtype=np.int64)}
-        for op in self.ops:
+        last_use = {t: i for i, op in enumerate(self.ops) for t in op.inputs}
+        for i, op in enumerate(self.ops):
             results = op.execute(*[env[t] for t in op.inputs])
             env.update(zip(op.outputs, results))
-            if not keep_all:
+            if not keep_all:  # free streams nobody reads any more
                 for t in op.inputs:
-                    if t != self.output_name and all(t not in o.inputs for o in self.ops[self.ops.index(op) + 1 :]):
+                    if last_use[t] == i and t != self.output_name:
                         env.pop(t, None)
         return env if keep_all else {self.output_name: env[self.output_name]}
 
