@@ -349,8 +349,13 @@ class Lowering:
         if any(pads):
             if np.any(s.add != 0):
                 raise LoweringError(node, "zero padding needs the float zero to be integer zero")
+            # 0 is no bipolar value: a padded bipolar map widens to INT2 (-1, 0, +1), exactly as the float conv sees it
+            pdt = DataType(2, True) if dt.bipolar else dt
             t, l, b, r = pads
-            _, tensor = self.emit(FMPadding, [tensor], (h + t + b, wd + l + r, cin), dt, ifm=(h, wd, cin), pads=(t, l, b, r), dt=dt)
+            _, tensor = self.emit(FMPadding, [tensor], (h + t + b, wd + l + r, cin), pdt, ifm=(h, wd, cin), pads=(t, l, b, r), dt=dt,
+                                  odt=pdt)
+            dt = pdt
+            s = Stream(**{**s.__dict__, "dt": pdt, "lo": None, "hi": None})
             h, wd = h + t + b, wd + l + r
         oh, ow = (h - kh) // stride[0] + 1, (wd - kw) // stride[1] + 1
         if not (kh == kw == 1 and stride == (1, 1)) or depthwise:

@@ -1,9 +1,8 @@
 """Board database: FPGA boards, their device resources and the budget left for user logic.
 
 Each board is one JSON file in ``codesign/hw/boards/``. Users add their own boards by writing a
-JSON file with the same fields and passing its path to :func:`load_board`, or by putting it in a
-directory named in the ``CODESIGN_BOARD_PATH`` environment variable (``os.pathsep``-separated),
-which makes it loadable by name and listed by :func:`list_boards`.
+JSON file with the same fields and passing its path to :func:`load_board` (or the CLI's ``--board``).
+Configuration is data: there is no environment variable that adds boards.
 
 Fields of a board file (all required unless marked optional):
 
@@ -66,7 +65,6 @@ DEFAULT_UTILISATION_LIMITS: Mapping[str, float] = MappingProxyType(
     {"LUT": 0.7, "FF": 0.5, "BRAM18": 0.8, "URAM": 0.8, "DSP": 0.8}
 )
 
-ENV_BOARD_PATH = "CODESIGN_BOARD_PATH"
 
 _REQUIRED = (
     "name",
@@ -308,22 +306,12 @@ def _builtin_files() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith(".json"))
 
 
-def _user_files() -> list[Path]:
-    out: list[Path] = []
-    for d in os.environ.get(ENV_BOARD_PATH, "").split(os.pathsep):
-        if d and Path(d).is_dir():
-            out.extend(sorted(Path(d).glob("*.json")))
-    return out
-
-
 def _registry() -> dict[str, Board]:
-    """Normalised name/alias -> Board over built-in and CODESIGN_BOARD_PATH boards."""
-    key = os.environ.get(ENV_BOARD_PATH, "")
-    cached = _REGISTRY_CACHE.get(key)
-    if cached is not None:
-        return cached
+    """Normalised name/alias -> Board over the built-in board files (loaded once)."""
+    if _REGISTRY_CACHE:
+        return _REGISTRY_CACHE
     reg: dict[str, Board] = {}
-    for path in _builtin_files() + _user_files():
+    for path in _builtin_files():
         board = _load_file(path)
         for label in (board.name,) + board.aliases:
             k = _normalise_key(label)
@@ -334,16 +322,15 @@ def _registry() -> dict[str, Board]:
                     f"{label!r} is already used by board {reg[k].name!r} ({reg[k].path})",
                 )
             reg[k] = board
-    _REGISTRY_CACHE.clear()
-    _REGISTRY_CACHE[key] = reg
-    return reg
+    _REGISTRY_CACHE.update(reg)
+    return _REGISTRY_CACHE
 
 
-_REGISTRY_CACHE: dict[str, dict[str, Board]] = {}
+_REGISTRY_CACHE: dict[str, Board] = {}
 
 
 def list_boards() -> list[str]:
-    """Names of all known boards (built-in plus ``CODESIGN_BOARD_PATH``), sorted."""
+    """Names of all built-in boards, sorted."""
     return sorted({b.name for b in _registry().values()}, key=str.lower)
 
 

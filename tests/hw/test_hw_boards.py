@@ -194,15 +194,15 @@ def test_user_json_file_loads_by_path(tmp_path):
     assert budget(b)["LUT"] == pytest.approx(120_960)
 
 
-def test_user_board_dir_via_env(tmp_path, monkeypatch):
+def test_no_environment_variable_adds_boards(tmp_path, monkeypatch):
+    # project rule: configuration is data (a JSON path), never an environment variable
     d = _good()
-    d["aliases"] = ["mine"]
     (tmp_path / "MyBoard.json").write_text(json.dumps(d))
     monkeypatch.setenv("CODESIGN_BOARD_PATH", str(tmp_path))
-    assert "MyBoard" in list_boards()
-    assert load_board("MINE").name == "MyBoard"
-    monkeypatch.delenv("CODESIGN_BOARD_PATH")
     assert "MyBoard" not in list_boards()
+    with pytest.raises(ValueError, match="unknown board"):
+        load_board("MyBoard")
+    assert load_board(str(tmp_path / "MyBoard.json")).name == "MyBoard"  # by path it works
 
 
 @pytest.mark.parametrize(
@@ -261,11 +261,13 @@ def test_missing_file_is_an_error(tmp_path):
         load_board(str(tmp_path / "nope.json"))
 
 
-def test_duplicate_alias_across_board_dirs_is_reported(tmp_path, monkeypatch):
+def test_duplicate_alias_among_board_files_is_reported(tmp_path, monkeypatch):
     d = _good()
     d["aliases"] = ["U250"]  # already Alveo-U250's alias
     (tmp_path / "clash.json").write_text(json.dumps(d))
-    monkeypatch.setenv("CODESIGN_BOARD_PATH", str(tmp_path))
+    builtin = B._builtin_files()
+    monkeypatch.setattr(B, "_builtin_files", lambda: builtin + [tmp_path / "clash.json"])
+    monkeypatch.setattr(B, "_REGISTRY_CACHE", {})
     with pytest.raises(BoardSpecError, match="aliases"):
         list_boards()
 
