@@ -131,5 +131,108 @@ def demo(out_dir, epochs, model, bits):
     click.echo(f"report: {Path(out_dir) / 'report.json'}")
 
 
+@main.command()
+@click.argument("design")
+@click.option("-o", "--output", required=True, help="folder for the generated HLS project")
+@click.option("--board", default="Pynq-Z1", show_default=True, help="board whose part the Vitis HLS script targets")
+@click.option("--clock-mhz", type=float, default=None, help="target clock (default: the board's)")
+@click.option("--folding", default=None, help="FINN folding-config JSON to apply first")
+@click.option("--fifo-depths", default="sized", show_default=True,
+              help="'sized' (simulate and size every FIFO), 'design' (depths stored in the design), or an integer for all")
+def codegen(design, output, board, clock_mhz, folding, fifo_depths):
+    """Generate the Vitis HLS C++ project (top, packed weights, testbench, Tcl) for a design."""
+    from .hls.codegen import CodegenError, generate_hls
+    from .hw.boards import load_board
+    from .ir import DataflowGraph
+
+    try:
+        b = load_board(board)
+        graph = DataflowGraph.load(design)
+        if folding:
+            from .hw.folding import apply_folding
+
+            apply_folding(graph, folding)
+        depths = _fifo_depths(graph, fifo_depths)
+        project = generate_hls(graph, output, part=b.part, clock_mhz=clock_mhz or b.default_clock_mhz, fifo_depths=depths)
+    except (CodegenError, FileNotFoundError, ValueError) as e:
+        _fail(str(e))
+    click.echo(f"wrote {output}: top {project.top}, input {project.input.lanes}x{project.input.bits}b, "
+               f"output {project.output.lanes}x{project.output.bits}b; run `codesign csim {output} --input x.npy --output y.npy`")
+
+
+def _fifo_depths(graph, how: str) -> dict:
+    """Stream FIFO depths for code generation, keyed by IR tensor."""
+    if how == "design":
+        return dict(graph.meta.get("fifo_depths", {}))
+    if how == "sized":
+        from .sim import size_fifos
+
+        return dict(size_fifos(graph).depths)
+    try:
+        depth = int(how)
+    except ValueError:
+        raise ValueError(f"--fifo-depths: expected 'sized', 'design' or an integer, got {how!r}") from None
+    return {t: depth for t in graph.tensors}
+
+
+@main.command()
+@click.argument("hls_dir")
+@click.option("--input", "input_path", required=True, help=".npy batch of network inputs (float, as trained)")
+@click.option("--output", "output_path", required=True, help=".npy to write the outputs to")
+@click.option("--raw", is_flag=True, help="integers in and out (the accelerator's own values)")
+def csim(hls_dir, input_path, output_path, raw):
+    """C simulation of generated HLS with g++ (no Xilinx tools): compile, run, write outputs."""
+    import numpy as np
+
+    from .hls.csim import CompileError, run_csim
+
+    try:
+        y = run_csim(hls_dir, np.load(input_path), raw=raw)
+    except (CompileError, FileNotFoundError, RuntimeError, ValueError) as e:
+        _fail(str(e))
+    np.save(output_path, y)
+    click.echo(f"wrote {output_path} {y.shape}")
+
+
+@main.command()
+@click.argument("design")
+@click.option("--board", default="Pynq-Z1", show_default=True)
+@click.option("-o", "--output", required=True, help="build folder (hls/, vivado/ or vitis/, deploy/)")
+@click.option("--clock-mhz", type=float, default=None, help="target clock (default: the board's)")
+@click.option("--folding", default=None, help="FINN folding-config JSON to apply first")
+@click.option("--platform", default=None, help="Vitis platform for Alveo boards (default from codesign/build/platforms.json)")
+def build(design, board, output, clock_mhz, folding, platform):
+    """Code generation, then the Vivado (Zynq) or Vitis (Alveo) project; runs the tools if they are on PATH."""
+    from .build.flow import build as run_build
+    from .build.tools import ToolError
+
+    try:
+        result = run_build(design, board, output, clock_mhz=clock_mhz, folding=folding, platform=platform)
+    except (FileNotFoundError, ValueError, ToolError) as e:
+        _fail(str(e))
+    if result.get("missing_tools"):
+        click.echo(f"{', '.join(result['missing_tools'])} not on PATH: project written to {output}. "
+                   "On a machine with the Xilinx tools run:")
+        for cmd in result["commands"]:
+            click.echo(f"  {cmd}")
+    else:
+        click.echo(f"built {output}: bitstream and driver in {output}/deploy")
+
+
+def _register_stage_commands():
+    from .hw.cli_estimate import estimate_command
+    from .sim.cli_simulate import simulate_command
+
+    main.add_command(estimate_command, "estimate")
+    main.add_command(simulate_command, "simulate")
+    try:
+        from .dse.cli_explore import explore_command
+    except ImportError:  # the explorer is optional until its module lands
+        return
+    main.add_command(explore_command, "explore")
+
+
+_register_stage_commands()
+
 if __name__ == "__main__":
     main()

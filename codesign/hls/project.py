@@ -40,7 +40,9 @@ class HLSProject:
 
     def save(self) -> Path:
         path = Path(self.folder) / PROJECT_JSON
-        path.write_text(json.dumps(asdict(self), indent=1, sort_keys=True))
+        doc = asdict(self)
+        doc["folder"] = "."  # relocatable, and the same bytes wherever it is generated
+        path.write_text(json.dumps(doc, indent=1, sort_keys=True))
         return path
 
     @staticmethod
