@@ -91,6 +91,24 @@ RES_TYPES = ("auto", "lut", "dsp")
 # --------------------------------------------------------------------------- argument checks
 
 
+
+def _finn_ramb18_table(omega: float, mem_width: int, div9: int, div18: int, div36: int) -> int:
+    """FINN's RAMB18 count for a memory of depth omega and width mem_width, by the RAMB18 aspect
+    ratios 16Kx1, 8Kx2, 4Kx4, 2Kx9, 1Kx18, 512x36. The width divisors of the 9/18/36-bit shapes are
+    parameters because FINN's MVAU uses 9/18/36 and its VVAU drifted to 8/16/32 (both kept)."""
+    if mem_width == 1:
+        return math.ceil(omega / 16384)
+    elif mem_width == 2:
+        return math.ceil(omega / 8192)
+    elif mem_width <= 4:
+        return (math.ceil(omega / 4096)) * (math.ceil(mem_width / 4))
+    elif mem_width <= 9:
+        return (math.ceil(omega / 2048)) * (math.ceil(mem_width / div9))
+    elif mem_width <= 18 or omega > 512:
+        return (math.ceil(omega / 1024)) * (math.ceil(mem_width / div18))
+    else:
+        return (math.ceil(omega / 512)) * (math.ceil(mem_width / div36))
+
 def _pos_int(name: str, v) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
         raise ValueError(f"{name} must be a positive integer, got {v!r}")
@@ -323,18 +341,7 @@ def mvau_bram_estimation(
         or (mem_mode == "external")
     ):
         return 0
-    if mem_width == 1:
-        return math.ceil(omega / 16384)
-    elif mem_width == 2:
-        return math.ceil(omega / 8192)
-    elif mem_width <= 4:
-        return (math.ceil(omega / 4096)) * (math.ceil(mem_width / 4))
-    elif mem_width <= 9:
-        return (math.ceil(omega / 2048)) * (math.ceil(mem_width / 9))
-    elif mem_width <= 18 or omega > 512:
-        return (math.ceil(omega / 1024)) * (math.ceil(mem_width / 18))
-    else:
-        return (math.ceil(omega / 512)) * (math.ceil(mem_width / 36))
+    return _finn_ramb18_table(omega, mem_width, 9, 18, 36)
 
 
 def mvau_bram_efficiency(
@@ -549,18 +556,7 @@ def vvau_bram_estimation(
         or (mem_mode == "external")
     ):
         return 0
-    if mem_width == 1:
-        return math.ceil(omega / 16384)
-    elif mem_width == 2:
-        return math.ceil(omega / 8192)
-    elif mem_width <= 4:
-        return (math.ceil(omega / 4096)) * (math.ceil(mem_width / 4))
-    elif mem_width <= 9:
-        return (math.ceil(omega / 2048)) * (math.ceil(mem_width / 8))
-    elif mem_width <= 18 or omega > 512:
-        return (math.ceil(omega / 1024)) * (math.ceil(mem_width / 16))
-    else:
-        return (math.ceil(omega / 512)) * (math.ceil(mem_width / 32))
+    return _finn_ramb18_table(omega, mem_width, 8, 16, 32)
 
 
 def vvau_uram_estimation(

@@ -20,7 +20,7 @@ Engines:
   rounds over the nodes repeat until all are done, or until a round moves none: a deadlock, where
   every unfinished node waits on a beat or a slot that only another waiting node can supply. Cost
   grows with the beats moved, not with the cycles simulated. A compiled C core (built once with the
-  system C compiler through ctypes, cached by source hash; $CC overrides the compiler).
+  system C compiler `cc` through ctypes, cached by source hash).
 - "python": the same algorithm in Python (used when no C compiler works; and to test the C core).
 - "cycle": the naive reference: a clock ticks every cycle and every node's pipeline is stepped by the
   rules above. The baseline of bench/sim_speed.py and an independent check of the other two: the tests
@@ -241,7 +241,7 @@ _LIB_ERROR = None
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("CODESIGN_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "codesign")
+    base = os.path.join(os.path.expanduser("~"), ".cache", "codesign")
     d = Path(base) / "sim"
     try:
         d.mkdir(parents=True, exist_ok=True)
@@ -265,7 +265,7 @@ def load_core():
         d = _cache_dir()
         lib_path = d / f"simcore_{tag}.so"
         if not lib_path.exists():
-            cc = os.environ.get("CC", "cc")
+            cc = "cc"
             with tempfile.TemporaryDirectory(dir=d) as tmp:
                 src = Path(tmp) / "simcore.c"
                 src.write_text(C_SOURCE)
@@ -680,9 +680,6 @@ ENGINES = {"c": run_c, "python": run_python, "cycle": run_cycle}
 
 def pick_engine(engine: str = "auto") -> str:
     if engine == "auto":
-        forced = os.environ.get("CODESIGN_SIM_ENGINE")
-        if forced:
-            return pick_engine(forced)
         return "c" if load_core() is not None else "python"
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; engines: auto, {', '.join(ENGINES)}")
