@@ -223,12 +223,10 @@ def _register_stage_commands():
     from .hw.cli_estimate import estimate_command
     from .sim.cli_simulate import simulate_command
 
+    from .dse.cli_explore import explore_command
+
     main.add_command(estimate_command, "estimate")
     main.add_command(simulate_command, "simulate")
-    try:
-        from .dse.cli_explore import explore_command
-    except ImportError:  # the explorer is optional until its module lands
-        return
     main.add_command(explore_command, "explore")
 
 
