@@ -98,9 +98,12 @@ class DataflowGraph:
                         env.pop(t, None)
         return env if keep_all else {self.output_name: env[self.output_name]}
 
-    def run_float(self, x: np.ndarray) -> np.ndarray:
-        """The network's float output: golden integer execution plus the output affine map."""
-        acc = self.execute(self.quantize_input(x))[self.output_name]
+    def run_float(self, x: np.ndarray, batch: int = 64) -> np.ndarray:
+        """The network's float output: golden integer execution plus the output affine map.
+
+        Runs in batches: the sliding-window tensors of a conv net grow with kernel size x batch."""
+        q = self.quantize_input(x)
+        acc = np.concatenate([self.execute(q[i : i + batch])[self.output_name] for i in range(0, max(len(q), 1), batch)])
         if self.output_mul is None:
             return acc
         return acc * self.output_mul + self.output_add
