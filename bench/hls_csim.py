@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from zoo_helpers import calibrated, mixed_bits, random_inputs  # noqa: E402
 
 from codesign.dse.fold import optimise_folding  # noqa: E402
+from codesign.dse.solver import DSEInfeasible  # noqa: E402
 from codesign.export import export_qonnx_model  # noqa: E402
 from codesign.frontend import lower_qonnx  # noqa: E402
 from codesign.hls.codegen import generate_hls  # noqa: E402
@@ -35,7 +36,10 @@ def one(name: str, bits: str, frames: int, work: Path) -> dict:
     model = calibrated(name, spec, input_shape=DEFAULT_INPUT[name])
     export_qonnx_model(model, work / "m.onnx")
     graph = lower_qonnx(work / "m.onnx")
-    fold = optimise_folding(graph, "Pynq-Z1", 100.0, strategy="codesign")
+    try:
+        fps = optimise_folding(graph, "Pynq-Z1", 100.0, strategy="codesign").throughput_fps
+    except DSEInfeasible:  # too big for the board: C simulation does not care, keep the default folding
+        fps = None
     generate_hls(graph, work / "hls", "xc7z020clg400-1", 100.0)
     t0 = time.time()
     compile_csim(work / "hls")
@@ -46,7 +50,7 @@ def one(name: str, bits: str, frames: int, work: Path) -> dict:
     t_run = time.time() - t0
     ref = graph.execute(x)[graph.output_name].reshape(frames, -1)
     return {"model": name, "bits": bits, "frames": frames, "nodes": len(graph.ops), "bit_exact": bool(np.array_equal(got, ref)),
-            "fps_estimate": fold.throughput_fps, "compile_s": round(t_compile, 1), "run_s": round(t_run, 2)}
+            "fps_pynq_z1": fps, "compile_s": round(t_compile, 1), "run_s": round(t_run, 2)}
 
 
 def main():
