@@ -18,7 +18,7 @@ from pathlib import Path
 
 # BNN-PYNQ / FINN end-to-end CNV folding: (PE, SIMD) per MVAU; SWGs take their MVAU's SIMD; FINN's max pool
 # streams all channels per beat, so converters sit around it
-CNV_FOLDING = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
+from codesign.hw.folding import fold_like_bnn_pynq_cnv
 
 
 def cnv_design():
@@ -29,16 +29,7 @@ def cnv_design():
     with tempfile.TemporaryDirectory() as tmp:
         export_qonnx_model(build_model("cnv", "w1a1").eval(), Path(tmp) / "cnv.onnx")
         graph = lower_qonnx(Path(tmp) / "cnv.onnx")
-    mvaus = [o for o in graph.ops if o.OP_TYPE == "MVAU"]
-    swgs = [o for o in graph.ops if o.OP_TYPE == "ConvolutionInputGenerator"]
-    for op, (pe, simd) in zip(mvaus, CNV_FOLDING):
-        op.set_folding(pe=pe, simd=simd)
-    for op, (_, simd) in zip(swgs, CNV_FOLDING):
-        op.set_folding(simd=simd)
-    for op in graph.ops:
-        if op.OP_TYPE == "StreamingMaxPool":
-            op.set_folding(pe=op.ifm[2])
-    return graph
+    return fold_like_bnn_pynq_cnv(graph)
 
 
 def timed(fn, repeat=1):

@@ -210,3 +210,23 @@ def write_folding(graph, path, suffix: str | None = None) -> Path:
     p = Path(path)
     p.write_text(json.dumps(folding_config(graph, suffix), indent=2) + "\n")
     return p
+
+
+# BNN-PYNQ's CNV folding (its config.h: per layer PE, SIMD of the six convolutions and three FCs),
+# the reference design the simulator benchmark and tests fold CNV with.
+BNN_PYNQ_CNV_FOLDING = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
+
+
+def fold_like_bnn_pynq_cnv(graph):
+    """Apply BNN_PYNQ_CNV_FOLDING to a lowered CNV: MVAUs in order, each window generator at its
+    MVAU's SIMD, max pools fully parallel (as FINN builds them)."""
+    mvaus = [o for o in graph.ops if o.OP_TYPE == "MVAU"]
+    swgs = [o for o in graph.ops if o.OP_TYPE == "ConvolutionInputGenerator"]
+    for op, (pe, simd) in zip(mvaus, BNN_PYNQ_CNV_FOLDING):
+        op.set_folding(pe=pe, simd=simd)
+    for op, (_, simd) in zip(swgs, BNN_PYNQ_CNV_FOLDING):
+        op.set_folding(simd=simd)
+    for op in graph.ops:
+        if op.OP_TYPE == "StreamingMaxPool":
+            op.set_folding(pe=op.ifm[2])
+    return graph

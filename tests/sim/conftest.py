@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 # BNN-PYNQ / FINN end-to-end CNV folding: (PE, SIMD) per MVAU; the SWGs take their MVAU's SIMD, the max pools
 # FINN's all-channels-per-beat stream (PE = C), so converters appear around them as in FINN.
-CNV_FOLDING = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
+from codesign.hw.folding import fold_like_bnn_pynq_cnv
 
 
 def _lower(name, bits, shape, tmp):
@@ -23,16 +23,7 @@ def _lower(name, bits, shape, tmp):
 
 
 def fold_cnv(graph):
-    mvaus = [o for o in graph.ops if o.OP_TYPE == "MVAU"]
-    swgs = [o for o in graph.ops if o.OP_TYPE == "ConvolutionInputGenerator"]
-    for op, (pe, simd) in zip(mvaus, CNV_FOLDING):
-        op.set_folding(pe=pe, simd=simd)
-    for op, (_, simd) in zip(swgs, CNV_FOLDING):
-        op.set_folding(simd=simd)
-    for op in graph.ops:
-        if op.OP_TYPE == "StreamingMaxPool":
-            op.set_folding(pe=op.ifm[2])
-    return graph
+    return fold_like_bnn_pynq_cnv(graph)
 
 
 @pytest.fixture(scope="session")
