@@ -31,6 +31,15 @@ def vendor_include_dir() -> Path:
     return inc
 
 
+def _raise_stack_limit() -> None:
+    """cc1plus recurses over large constant initialisers (unfolded weight arrays): give it the
+    largest stack the hard limit allows, as compiling in a shell with `ulimit -s unlimited` would."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
+
+
 def compile_csim(folder: str | Path, werror: bool = False) -> Path:
     """Compile top.cpp + tb.cpp into folder/csim (cached on the sources' hash); g++ errors surface whole."""
     folder = Path(folder)
@@ -42,7 +51,7 @@ def compile_csim(folder: str | Path, werror: bool = False) -> Path:
         return exe
     cmd = ["g++", *CXXFLAGS, *(["-Werror"] if werror else []), "-isystem", str(vendor_include_dir()), "-I", str(folder),
            "-I", str(folder / "hls_templates"), *map(str, sources), "-o", str(exe)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=_raise_stack_limit)
     if proc.returncode != 0:
         raise CompileError(f"g++ failed (exit {proc.returncode}) compiling {folder}:\n{proc.stderr[-8000:]}")
     stamp.write_text(digest)
